@@ -210,7 +210,9 @@ def history(
             details,
         )
     console.print(table)
-    state = Table("Body", "Organisation", "State", title=f"State on {day.isoformat()}")
+    columns = ("Organisation", "State") if body else ("Body", "Organisation", "State")
+    state = Table(*columns, title=f"State on {day.isoformat()}")
     for m in members:
-        state.add_row(m.body.name, m.organisation.name, m.state.describe(day))
+        cells = (m.organisation.name, m.state.describe(day))
+        state.add_row(*(cells if body else (m.body.name, *cells)))
     console.print(state)

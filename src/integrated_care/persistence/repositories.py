@@ -85,6 +85,13 @@ class StructureRepository:
             for r in rows
         ]
 
+    def rename_organisation(self, system_code: str, code: str, name: str) -> None:
+        self.session.execute(
+            update(OrganisationRow)
+            .where(OrganisationRow.system_code == system_code, OrganisationRow.code == code)
+            .values(name=name)
+        )
+
     def add_practices(self, system_code: str, practices: Iterable[Practice]) -> None:
         self.session.add_all(
             PracticeRow(

@@ -297,3 +297,32 @@ def add_organisation(uow: UnitOfWork, system_code: str, org: Organisation, *, ac
         system_code=system_code,
         detail={"use_case": "add_organisation", "kind": org.kind.value},
     )
+
+
+def rename_organisation(
+    uow: UnitOfWork, system_code: str, code: str, name: str, *, actor: Actor
+) -> None:
+    """Give an organisation its proper name (reference data names areas, not councils)."""
+    require(actor, Permission.MANAGE_STRUCTURE)
+    if not name.strip():
+        raise InvalidInput(
+            "An organisation needs a name.", input_name="name", expected="a non-empty name"
+        )
+    model = load_model(uow, system_code)
+    org = model.organisation(code)
+    if org is None:
+        raise NotFound(
+            "organisation",
+            code,
+            input_name="code",
+            candidates=[o.code for o in (*model.partners, *model.sub_icbs)],
+        )
+    uow.structure.rename_organisation(system_code, org.code, name.strip())
+    uow.audit.append(
+        actor=actor.name,
+        role=actor.role.value,
+        action="write",
+        resource=f"organisations/{org.code}",
+        system_code=system_code,
+        detail={"use_case": "rename_organisation", "from": org.name, "to": name.strip()},
+    )
