@@ -17,7 +17,7 @@ from integrated_care.persistence.uow import UnitOfWork
 from integrated_care.services import users
 from integrated_care.workspace import Workspace
 
-TOKEN_COOKIE = "ics_token"
+TOKEN_COOKIE = "ics_token"  # noqa: S105  (the cookie's name, not a secret)
 
 
 def get_workspace(request: Request) -> Workspace:
@@ -43,6 +43,11 @@ def _token(request: Request) -> str | None:
             )
         return value.strip()
     return request.cookies.get(TOKEN_COOKIE)
+
+
+def presented_token(request: Request) -> str | None:
+    """The bearer token (or cookie) the request carries, if any."""
+    return _token(request)
 
 
 def current_actor(

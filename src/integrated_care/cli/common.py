@@ -12,6 +12,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from integrated_care.errors import IcsError, InvalidInput
 from integrated_care.workspace import Workspace, default_path
@@ -46,9 +47,10 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except IcsError as error:
-            err_console.print(f"[bold red]Error:[/] {error.message}", highlight=False)
+            # Messages echo the user's input: escape it so '[' is text, never Rich markup.
+            err_console.print(f"[bold red]Error:[/] {escape(error.message)}", highlight=False)
             if error.expected:
-                err_console.print(f"Expected: {error.expected}", highlight=False)
+                err_console.print(f"Expected: {escape(error.expected)}", highlight=False)
             raise typer.Exit(code=2) from None
 
     return wrapper

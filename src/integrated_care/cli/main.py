@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
+import shutil
 import sys
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from integrated_care import __version__
@@ -22,7 +26,8 @@ from integrated_care.cli.common import (
     parse_date,
     print_json,
 )
-from integrated_care.errors import Conflict, InvalidInput
+from integrated_care.errors import Conflict, InvalidInput, WorkspaceError
+from integrated_care.reference.loader import ReferenceData
 from integrated_care.services import users as user_service
 from integrated_care.services.structure import ICB_ESTABLISHED, add_organisation, init_system
 from integrated_care.structure.organisations import Organisation, OrgKind
@@ -76,16 +81,42 @@ def init(
             input_name="workspace",
             expected="an empty or new folder",
         )
-    path.mkdir(parents=True, exist_ok=True)
-    ws.migrate()
-    with console.status("Building the system from the reference data..."), ws.uow() as uow:
-        summary = init_system(
-            uow, icb, actor=LOCAL_OPERATOR, with_default_places=default_places, places_from=start
+    ReferenceData.packaged().icb(icb)  # an unknown ICB is refused before anything is made
+    if path.exists() and not path.is_dir():
+        raise WorkspaceError(
+            f"The workspace {path} is a file, not a folder.",
+            input_name="workspace",
+            expected="an empty or new folder",
         )
-        uow.commit()
-    ws.save_settings(summary.system_code)
+    created = not path.exists()
+    try:
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WorkspaceError(
+                f"The workspace folder {path} cannot be made ({exc.strerror}).",
+                input_name="workspace",
+                expected="a folder path that can be created",
+            ) from None
+        ws.migrate()
+        with console.status("Building the system from the reference data..."), ws.uow() as uow:
+            summary = init_system(
+                uow,
+                icb,
+                actor=LOCAL_OPERATOR,
+                with_default_places=default_places,
+                places_from=start,
+            )
+            uow.commit()
+        ws.save_settings(summary.system_code)
+    except BaseException:
+        if created:  # leave no half-made workspace behind
+            if "engine" in vars(ws):  # an unusable URL never made one; don't retry it here
+                ws.engine.dispose()
+            shutil.rmtree(path, ignore_errors=True)
+        raise
     if json_output:
-        print_json(summary.__dict__ | {"workspace": str(path)})
+        print_json(asdict(summary) | {"workspace": str(path)})
         return
     console.print(
         f"Initialised {summary.name} ({summary.system_code}, {summary.gss_code}) in "
@@ -149,8 +180,12 @@ def list_orgs(workspace: WorkspaceOption = None, json_output: JsonOption = False
         return
     table = Table("Code", "Name", "Kind")
     for o in orgs:
-        table.add_row(o.code, o.name, o.kind.value)
+        table.add_row(o.code, escape(o.name), o.kind.value)
     console.print(table)
+
+
+_ORG_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+_ODS_CODE = re.compile(r"[A-Z0-9]{3,10}")
 
 
 @orgs_app.command("add")
@@ -170,13 +205,28 @@ def add_org(
             input_name="--kind",
             expected=", ".join(k.value for k in OrgKind),
         ) from None
+    if not _ORG_CODE.fullmatch(code):
+        raise InvalidInput(
+            f"Organisation code '{code}' is not valid.",
+            input_name="code",
+            expected="1-40 letters, digits, '-' or '_', starting with a letter or digit",
+        )
+    name = name.strip()
+    if not 0 < len(name) <= 200:
+        raise InvalidInput(
+            f"The name of organisation {code} is {'blank' if not name else 'too long'}.",
+            input_name="--name",
+            expected="a name of 1 to 200 characters",
+        )
+    # A slug (e.g. for a VCSE body or Healthwatch) is the platform's key, not an ODS code.
+    ods_code = code if _ODS_CODE.fullmatch(code) else None
     ws = open_workspace(workspace)
     with ws.uow() as uow:
         add_organisation(
-            uow, ws.system, Organisation(code, name, org_kind, ods_code=code), actor=LOCAL_OPERATOR
+            uow, ws.system, Organisation(code, name, org_kind, ods_code), actor=LOCAL_OPERATOR
         )
         uow.commit()
-    console.print(f"Added {name} ({code}).")
+    console.print(f"Added {escape(name)} ({code}).")
 
 
 def _password(from_stdin: bool) -> str:
@@ -228,9 +278,12 @@ def user_token(username: str, workspace: WorkspaceOption = None) -> None:
 def list_users(workspace: WorkspaceOption = None) -> None:
     """Users and their roles."""
     ws = open_workspace(workspace)
-    with ws.uow() as uow:
-        rows = uow.users.all()
     table = Table("Username", "Role", "Organisation", "Disabled")
-    for r in rows:
-        table.add_row(r.username, r.role, r.organisation_code or "", "yes" if r.disabled else "")
+    with ws.uow() as uow:
+        # Read inside the unit of work: rows are expired once it ends.
+        for r in user_service.list_users(uow, actor=LOCAL_OPERATOR):
+            table.add_row(
+                r.username, r.role, r.organisation_code or "", "yes" if r.disabled else ""
+            )
+        uow.commit()  # the listing is an audited read
     console.print(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from integrated_care.access import LOCAL_OPERATOR
@@ -180,6 +181,9 @@ def history(
                         "since": m.state.since.isoformat() if m.state.since else None,
                         "conditions": list(m.state.conditions),
                         "reason": m.state.reason,
+                        "planned_end": m.state.planned_end.isoformat()
+                        if m.state.planned_end
+                        else None,
                     }
                     for m in members
                 ],
@@ -204,15 +208,36 @@ def history(
         )
         table.add_row(
             ln.event.effective.isoformat(),
-            ln.body.name,
-            ln.organisation.name,
+            escape(ln.body.name),
+            escape(ln.organisation.name),
             ln.event.action.value,
-            details,
+            escape(details),
         )
     console.print(table)
     columns = ("Organisation", "State") if body else ("Body", "Organisation", "State")
     state = Table(*columns, title=f"State on {day.isoformat()}")
     for m in members:
-        cells = (m.organisation.name, m.state.describe(day))
-        state.add_row(*(cells if body else (m.body.name, *cells)))
+        cells = (escape(m.organisation.name), escape(m.state.describe(day)))
+        state.add_row(*(cells if body else (escape(m.body.name), *cells)))
     console.print(state)
+
+
+@app.command()
+@handle_errors
+def bodies(workspace: WorkspaceOption = None, json_output: JsonOption = False) -> None:
+    """The partnership bodies: the system partnership and one per place."""
+    ws = open_workspace(workspace)
+    with ws.uow() as uow:
+        found = uow.structure.bodies(ws.system)
+    if json_output:
+        print_json(
+            [
+                {"code": b.code, "name": b.name, "kind": b.kind.value, "place": b.place_code}
+                for b in found
+            ]
+        )
+        return
+    table = Table("Code", "Name", "Kind", "Place", title="Partnership bodies")
+    for b in found:
+        table.add_row(b.code, b.name, b.kind.value, b.place_code or "")
+    console.print(table)

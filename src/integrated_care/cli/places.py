@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from integrated_care.access import LOCAL_OPERATOR
@@ -77,7 +78,7 @@ def list_places(
     for p in places:
         table.add_row(
             p.code,
-            p.name,
+            escape(p.name),
             p.period.start.isoformat(),
             p.period.end.isoformat() if p.period.end else "",
             str(len(p.practices)),
@@ -113,7 +114,7 @@ def define(
         place = define_place(uow, ws.system, spec, day, actor=LOCAL_OPERATOR)
         uow.commit()
     console.print(
-        f"Defined place {place.name} ({place.code}) from {day.isoformat()} with "
+        f"Defined place {escape(place.name)} ({place.code}) from {day.isoformat()} with "
         f"{len(place.practices)} practices."
     )
 
@@ -174,5 +175,5 @@ def reconfigure(
         uow.commit()
     console.print(
         f"From {day.isoformat()} the places are: "
-        + ", ".join(f"{p.name} ({p.code})" for p in active)
+        + ", ".join(f"{escape(p.name)} ({p.code})" for p in active)
     )

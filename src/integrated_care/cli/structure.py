@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
@@ -26,7 +27,10 @@ LEVELS = ("place", "pcn", "practice")
 
 
 def _label(node: Node) -> str:
-    parts = [f"[bold]{node.name}[/] [dim]{node.code}[/]", f"registered {node.registered:,}"]
+    parts = [
+        f"[bold]{escape(node.name)}[/] [dim]{escape(node.code)}[/]",
+        f"registered {node.registered:,}",
+    ]
     if node.resident is not None:
         parts.append(f"residents {node.resident:,}")
     if node.deprivation is not None:
@@ -88,14 +92,14 @@ def validate_command(
     else:
         colours = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "blue"}
         console.print(
-            f"Validation of {model.icb.name} on {day.isoformat()}: "
+            f"Validation of {escape(model.icb.name)} on {day.isoformat()}: "
             f"{report.count(Severity.ERROR)} errors, "
             f"{report.count(Severity.WARNING)} warnings, "
             f"{report.count(Severity.INFO)} notes"
         )
         for f in report.findings:
             console.print(
-                f"[{colours[f.severity]}]{f.severity.value:7}[/] {f.check}: {f.message}",
+                f"[{colours[f.severity]}]{f.severity.value:7}[/] {f.check}: {escape(f.message)}",
                 highlight=False,
             )
         table = Table(
@@ -108,7 +112,7 @@ def validate_command(
         )
         for p in report.places:
             table.add_row(
-                p.name,
+                escape(p.name),
                 str(p.practices),
                 f"{p.registered:,}",
                 "-" if p.resident is None else f"{p.resident:,}",

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from integrated_care.access import Actor, Permission, Role, require
 from integrated_care.errors import AuthError, Conflict, InvalidInput
+from integrated_care.persistence.models import UserRow
 from integrated_care.persistence.types import utc_now
 from integrated_care.persistence.uow import UnitOfWork
 
@@ -134,4 +135,22 @@ def actor_for_token(uow: UnitOfWork, token: str) -> Actor:
 
 
 def revoke_token(uow: UnitOfWork, token: str) -> None:
+    found = uow.users.by_token(_token_hash(token))
     uow.users.revoke_token(_token_hash(token))
+    if found is not None:
+        user = found[1]
+        uow.audit.append(
+            actor=user.username,
+            role=user.role,
+            action="write",
+            resource=f"users/{user.username}/tokens",
+            detail={"revoked": True},
+        )
+
+
+def list_users(uow: UnitOfWork, *, actor: Actor) -> list[UserRow]:
+    """Every user with their role; an audited read for user managers only."""
+    require(actor, Permission.MANAGE_USERS)
+    rows = uow.users.all()
+    uow.audit.append(actor=actor.name, role=actor.role.value, action="read", resource="users")
+    return rows

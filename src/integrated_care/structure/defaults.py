@@ -13,6 +13,10 @@ the first rule that applies, and the rule used is recorded with each practice:
    candidate authorities or one of their districts, as a whole word (to review);
 3. otherwise the authority holding most of the sub-ICB location's residents (to review).
 
+A practice whose sub-ICB location lies outside its ICB (NHS England assigns a few so) is
+placed by rules 2 and 3 weighing the ICB's residents as a whole, so every practice of the
+ICB is in exactly one default place.
+
 Assignments by rules 2 and 3 are listed by ``ics structure validate`` for review; people
 who know the system redefine places with ``ics places reconfigure``.
 """
@@ -64,6 +68,11 @@ def default_places(
 
     area_names = {a.code: [a.name, *a.district_names] for a in areas}
     assigned: dict[str, dict[str, str]] = {a.code: {} for a in areas}
+    icb_residents: dict[str, int] = defaultdict(int)
+    for by_area in sub_icb_residents.values():
+        for k, v in by_area.items():
+            if k in assigned and v > 0:
+                icb_residents[k] += v
     for group, members in sorted(by_group.items()):
         # A PCN's sub-ICB is that of most of its patients, as NHS England maps PCNs.
         weight: dict[str, int] = defaultdict(int)
@@ -73,12 +82,17 @@ def default_places(
         residents = {
             k: v for k, v in sub_icb_residents.get(sub_icb, {}).items() if k in assigned and v > 0
         }
+        outside = not residents
+        if outside:
+            # NHS England assigns a few practices to an ICB other than their sub-ICB
+            # location's (29 in December 2025): they are the ICB's, so weigh its whole area.
+            residents = dict(icb_residents)
         if not residents:
-            continue  # a sub-ICB outside the ICB's area: left unplaced, validation says so
+            continue
         total = sum(residents.values())
         top = max(sorted(residents), key=lambda k: residents[k])
         top_name = next(a.name for a in areas if a.code == top)
-        if residents[top] >= CONTAINED_SHARE * total:
+        if residents[top] >= CONTAINED_SHARE * total and not outside:
             area, basis = top, f"sub-ICB location lies within {top_name}"
         else:
             label = pcns[group].name if group in pcns else members[0].name
@@ -86,13 +100,14 @@ def default_places(
             if len(named) == 1:
                 area = named.pop()
                 area_name = next(a.name for a in areas if a.code == area)
-                basis = f"the name '{label}' names {area_name} (review)"
+                basis = f"the name '{label}' names {area_name}"
             else:
                 area = top
-                basis = (
-                    f"{top_name} holds {residents[top] / total:.0%} of the sub-ICB "
-                    "location's residents (review)"
-                )
+                whose = "the ICB's" if outside else "the sub-ICB location's"
+                basis = f"{top_name} holds {residents[top] / total:.0%} of {whose} residents"
+            if outside:
+                basis += f"; its sub-ICB location {sub_icb} lies outside the ICB"
+            basis += " (review)"
         for p in members:
             assigned[area][p.code] = basis
 

@@ -143,8 +143,13 @@ _WHY_NOT: dict[tuple[Action, Status], str] = {
 
 def _apply(state: MembershipState, event: MembershipEvent) -> MembershipState:
     match event.action:
-        case Action.JOIN | Action.REJOIN:
+        case Action.JOIN:
             return MembershipState(Status.MEMBER, event.effective, conditions=event.conditions)
+        case Action.REJOIN:
+            # The conditions kept through the suspension apply again unless new ones are set.
+            return MembershipState(
+                Status.MEMBER, event.effective, conditions=event.conditions or state.conditions
+            )
         case Action.SUSPEND:
             return MembershipState(
                 Status.SUSPENDED,

@@ -16,7 +16,11 @@ from datetime import date
 from integrated_care.errors import Conflict, InvalidInput, NotFound
 from integrated_care.structure.dates import Period
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+# Each place gets a partnership body '<code>-partnership' named '<name> place partnership',
+# stored in columns of 40 and 200 characters: codes and names leave room for the suffixes.
+MAX_CODE = 40 - len("-partnership")
+MAX_NAME = 200 - len(" place partnership")
+_CODE = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9_-]{{0,{MAX_CODE - 1}}}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,15 +36,23 @@ class PlaceVersion:
     basis: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        if not _CODE.match(self.code):
+        if not _CODE.fullmatch(self.code):
             raise InvalidInput(
                 f"Place code '{self.code}' is not valid.",
                 input_name="code",
-                expected="1-40 letters, digits, '-' or '_', starting with a letter or digit",
+                expected=(
+                    f"1-{MAX_CODE} letters, digits, '-' or '_', starting with a letter or digit"
+                ),
             )
         if not self.name.strip():
             raise InvalidInput(
                 "A place needs a name.", input_name="name", expected="a non-empty name"
+            )
+        if len(self.name) > MAX_NAME:
+            raise InvalidInput(
+                f"The name of place '{self.code}' is {len(self.name)} characters long.",
+                input_name="name",
+                expected=f"a name of at most {MAX_NAME} characters",
             )
         if not (self.practices or self.lads or self.lsoas):
             raise InvalidInput(

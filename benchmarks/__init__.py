@@ -1,0 +1,1 @@
+"""Benchmarks for integrated-care: ``python -m benchmarks.run`` (see README.md)."""
