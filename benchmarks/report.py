@@ -14,6 +14,8 @@ TITLES = {
     "structure": "3. Structure queries",
     "membership": "4. Membership writes",
     "api": "5. API latency (TestClient, N&N demo)",
+    "governance_rules": "6. Decision-rule evaluation (30-member board)",
+    "register": "7. Public decision register (append, verify)",
 }
 
 

@@ -24,7 +24,7 @@ from benchmarks.common import Config, Result, peak_rss_mb, say
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
-AREAS = ("reference", "init", "structure", "membership", "api")
+AREAS = ("reference", "init", "structure", "membership", "api", "governance_rules", "register")
 AREA_TIMEOUT_S = 900
 
 
@@ -50,6 +50,14 @@ def _area_runner(area: str) -> Callable[[Config], list[Result]]:
         from benchmarks import api
 
         return api.run
+    if area == "governance_rules":
+        from benchmarks import governance_rules
+
+        return governance_rules.run
+    if area == "register":
+        from benchmarks import register
+
+        return register.run
     raise ValueError(f"unknown area {area}")
 
 

@@ -28,6 +28,15 @@ class Permission(StrEnum):
     MANAGE_STRUCTURE = "change places and organisations"
     MANAGE_MEMBERSHIP = "record membership changes"
     MANAGE_USERS = "manage users"
+    MANAGE_CONSULTATIONS = "run consultations"
+    RESPOND_TO_CONSULTATION = "respond to a consultation"  # partners: for their own organisation
+    RECORD_PLAN_DECISIONS = "record plan opinions, sign-offs and approvals"
+    # Governance: secretaries run bodies, seats, meetings, agendas and decisions; a board
+    # member casts only their own vote and declares their own interests (the services check
+    # the seat is linked to the member's username).
+    MANAGE_GOVERNANCE = "manage governance bodies, meetings and decisions"
+    CAST_VOTE = "cast a vote on their own seat"
+    RECORD_DECLARATION = "declare their own interests"
 
 
 _ALL = frozenset(Permission)
@@ -35,13 +44,31 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: _ALL,
     # Board secretaries keep the record of who belongs to which partnership body.
     Role.BOARD_SECRETARY: frozenset(
-        {Permission.READ_PUBLIC, Permission.READ_RESTRICTED, Permission.MANAGE_MEMBERSHIP}
+        {
+            Permission.READ_PUBLIC,
+            Permission.READ_RESTRICTED,
+            Permission.MANAGE_MEMBERSHIP,
+            Permission.MANAGE_CONSULTATIONS,
+            Permission.RESPOND_TO_CONSULTATION,
+            Permission.RECORD_PLAN_DECISIONS,
+            Permission.MANAGE_GOVERNANCE,
+            Permission.CAST_VOTE,
+            Permission.RECORD_DECLARATION,
+        }
     ),
     Role.FINANCE: frozenset({Permission.READ_PUBLIC, Permission.READ_RESTRICTED}),
     Role.ANALYST: frozenset(
         {Permission.READ_PUBLIC, Permission.READ_RESTRICTED, Permission.MANAGE_STRUCTURE}
     ),
-    Role.PARTNER: frozenset({Permission.READ_PUBLIC, Permission.READ_RESTRICTED}),
+    Role.PARTNER: frozenset(
+        {
+            Permission.READ_PUBLIC,
+            Permission.READ_RESTRICTED,
+            Permission.RESPOND_TO_CONSULTATION,
+            Permission.CAST_VOTE,
+            Permission.RECORD_DECLARATION,
+        }
+    ),
     Role.PUBLIC: frozenset({Permission.READ_PUBLIC}),
 }
 

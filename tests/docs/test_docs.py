@@ -1,16 +1,22 @@
 """The documentation stays true to the code.
 
-1. Every ``ics ...`` command line shown in ``docs/user-guide.md`` inside a fenced
-   ```` ```console ```` block (a line starting with ``$ ics ``) still parses: the same line
-   with ``--help`` appended exits 0. A renamed or removed command or option fails here.
-   ``--help`` is eager, so nothing runs and no workspace is needed. The README's quick
-   start (``$ .venv/bin/ics ...``) is checked the same way.
+1. Every ``ics ...`` command line shown in ``docs/user-guide.md`` and
+   ``docs/governance.md`` inside a fenced ```` ```console ```` block (a line starting with
+   ``$ ics ``) still parses: the same line with ``--help`` appended exits 0. A renamed or
+   removed command or option fails here. ``--help`` is eager, so nothing runs and no
+   workspace is needed. The README's quick start (``$ .venv/bin/ics ...``) is checked the
+   same way.
 2. Every relative link in ``README.md`` and ``docs/*.md`` points to an existing file, and
    a ``#fragment`` into a Markdown file names one of its headings.
+3. Every ```` ```pycon ```` session in ``README.md`` and ``docs/*.md`` (the worked
+   evaluations of the Nottingham rule in ``docs/governance.md``) runs as a doctest and
+   prints exactly what the document shows, so a quoted explanation cannot drift from what
+   the rule engine says.
 """
 
 from __future__ import annotations
 
+import doctest
 import re
 import shlex
 from functools import cache
@@ -23,6 +29,7 @@ from integrated_care.cli.main import app
 
 ROOT = Path(__file__).resolve().parents[2]
 USER_GUIDE = ROOT / "docs" / "user-guide.md"
+GOVERNANCE = ROOT / "docs" / "governance.md"
 README = ROOT / "README.md"
 PROMPTS = ("$ ics ", "$ .venv/bin/ics ")
 DOCUMENTS = sorted([ROOT / "README.md", *(ROOT / "docs").glob("*.md")])
@@ -122,9 +129,27 @@ def relative_links(path: Path) -> list[str]:
     return [t for t in targets if not _EXTERNAL.match(t)]
 
 
+def pycon_sessions(text: str) -> list[tuple[int, str]]:
+    """The ``pycon`` blocks of a Markdown text: (0-based line of the block's first line, the
+    block as one doctest source)."""
+    starts = [
+        n + 1
+        for n, line in enumerate(text.splitlines())
+        if (match := _FENCE.match(line.strip())) and match.group(2).lower() == "pycon"
+    ]
+    sources = ["\n".join(lines) + "\n" for info, lines in _blocks(text) if info == "pycon"]
+    return list(zip(starts, sources, strict=True))
+
+
 COMMANDS = console_commands(USER_GUIDE.read_text(encoding="utf-8"))
+GOVERNANCE_COMMANDS = console_commands(GOVERNANCE.read_text(encoding="utf-8"))
 README_COMMANDS = console_commands(README.read_text(encoding="utf-8"))
 LINKS = [(doc, target) for doc in DOCUMENTS for target in relative_links(doc)]
+SESSIONS = [
+    (doc, line, session)
+    for doc in DOCUMENTS
+    for line, session in pycon_sessions(doc.read_text(encoding="utf-8"))
+]
 
 
 def test_the_user_guide_shows_commands() -> None:
@@ -135,13 +160,50 @@ def test_the_user_guide_shows_commands() -> None:
         assert group in shown, f"the user guide no longer shows 'ics {group}'"
 
 
+def test_the_governance_guide_shows_commands() -> None:
+    # As above: the governance guide's walkthrough must stay under test.
+    assert len(GOVERNANCE_COMMANDS) >= 40, GOVERNANCE_COMMANDS
+    shown = {" ".join(shlex.split(c)[1:3]) for c in GOVERNANCE_COMMANDS}
+    for group in (
+        "governance rules",
+        "governance bodies",
+        "governance seats",
+        "governance interests",
+        "governance meetings",
+        "governance items",
+        "governance vote",
+        "governance proposals",
+        "governance consultations",
+        "governance plans",
+        "register export",
+        "register verify",
+    ):
+        assert group in shown, f"docs/governance.md no longer shows 'ics {group}'"
+
+
+def test_the_governance_guide_runs_the_worked_example() -> None:
+    sessions = [s for doc, _, s in SESSIONS if doc == GOVERNANCE]
+    assert sessions, "docs/governance.md has no pycon session"
+    assert any("unanimity-for-outsourcing" in s and "CONTRACT_AWARD" in s for s in sessions)
+
+
 def test_the_documents_exist() -> None:
     names = {d.relative_to(ROOT).as_posix() for d in DOCUMENTS}
-    for name in ("README.md", "docs/architecture.md", "docs/glossary.md", "docs/user-guide.md"):
+    for name in (
+        "README.md",
+        "docs/architecture.md",
+        "docs/glossary.md",
+        "docs/user-guide.md",
+        "docs/governance.md",
+    ):
         assert name in names
 
 
-SHOWN = [("docs/user-guide.md", c) for c in COMMANDS] + [("README.md", c) for c in README_COMMANDS]
+SHOWN = (
+    [("docs/user-guide.md", c) for c in COMMANDS]
+    + [("docs/governance.md", c) for c in GOVERNANCE_COMMANDS]
+    + [("README.md", c) for c in README_COMMANDS]
+)
 
 
 @pytest.mark.parametrize(
@@ -170,3 +232,19 @@ def test_relative_link_resolves(document: Path, target: str) -> None:
             f"{document.relative_to(ROOT)} links to #{fragment}, which is not a heading "
             f"of {resolved.relative_to(ROOT)}"
         )
+
+
+@pytest.mark.parametrize(
+    ("document", "line", "session"),
+    SESSIONS,
+    ids=[f"{d.relative_to(ROOT).as_posix()}:{n + 1}" for d, n, _ in SESSIONS],
+)
+def test_python_session_prints_what_is_shown(document: Path, line: int, session: str) -> None:
+    name = f"{document.relative_to(ROOT).as_posix()}:{line + 1}"
+    test = doctest.DocTestParser().get_doctest(session, {}, name, str(document), line)
+    report: list[str] = []
+    runner = doctest.DocTestRunner()
+    result = runner.run(test, out=report.append, clear_globs=True)
+    assert result.failed == 0, (
+        f"{name}: the session no longer prints what the document shows:\n" + "".join(report)
+    )

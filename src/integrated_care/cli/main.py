@@ -16,7 +16,16 @@ from rich.table import Table
 
 from integrated_care import __version__
 from integrated_care.access import LOCAL_OPERATOR
-from integrated_care.cli import members, places, reference, structure
+from integrated_care.cli import (
+    consultations,
+    governance,
+    members,
+    places,
+    reference,
+    register,
+    structure,
+    workflows,
+)
 from integrated_care.cli.common import (
     JsonOption,
     WorkspaceOption,
@@ -42,6 +51,11 @@ app.add_typer(reference.app, name="reference")
 app.add_typer(structure.app, name="structure")
 app.add_typer(places.app, name="places")
 app.add_typer(members.app, name="members")
+# Consultations and plan workflows are part of governance: ics governance consultations|plans.
+governance.app.add_typer(consultations.app, name="consultations")
+governance.app.add_typer(workflows.app, name="plans")
+app.add_typer(governance.app, name="governance")
+app.add_typer(register.app, name="register")
 orgs_app = typer.Typer(
     help="Partner organisations (trusts, VCSE, Healthwatch, ...).", no_args_is_help=True
 )

@@ -20,6 +20,12 @@ from typing import Any
 from rich.console import Console
 
 from integrated_care.access import LOCAL_OPERATOR
+from integrated_care.demo.governance import (
+    BOARD_MEMBER,
+    SECRETARY,
+    build_governance,
+    credentials_text,
+)
 from integrated_care.persistence.uow import UnitOfWork
 from integrated_care.services import membership
 from integrated_care.services import users as user_service
@@ -202,12 +208,19 @@ def build_demo(path: Path, progress: Console | None = None) -> Workspace:
             user_service.add_user(uow, "demo-admin", password, "admin", actor=LOCAL_OPERATOR)
             uow.commit()
         ws.save_settings(system)
+        with ws.uow() as uow:  # the ICB board, its latest meeting, a consultation
+            passwords = {u: secrets.token_urlsafe(12) for u in (BOARD_MEMBER, SECRETARY)}
+            board = build_governance(uow, ws, passwords)
+            uow.commit()
     credentials = path / CREDENTIALS_FILE
-    credentials.write_text(f"username: demo-admin\npassword: {password}\n", encoding="utf-8")
+    credentials.write_text(
+        f"username: demo-admin\npassword: {password}\n{credentials_text(board)}", encoding="utf-8"
+    )
     credentials.chmod(0o600)
     console.print(
         f"Built the demo for {summary.name}: {summary.practices} practices, "
-        f"{summary.pcns} PCNs, four places. Sign in as demo-admin with the "
-        f"password in {credentials}."
+        f"{summary.pcns} PCNs, four places, the ICB board and its latest meeting. Sign in as "
+        f"demo-admin, or as {BOARD_MEMBER} to vote on the open proposal, with the passwords "
+        f"in {credentials}."
     )
     return ws

@@ -138,3 +138,8 @@ class AuditRow(Base):
     resource: Mapped[str] = mapped_column(String(300))
     detail: Mapped[dict[str, object]] = mapped_column(JSON)
     system_code: Mapped[str | None] = mapped_column(String(10))
+
+
+from integrated_care.persistence import consultation_models as consultation_models  # noqa: E402
+from integrated_care.persistence import governance_models as governance_models  # noqa: E402
+from integrated_care.persistence import register_models as register_models  # noqa: E402

@@ -8,6 +8,7 @@ from datetime import date
 from integrated_care.access import Actor, Permission, require
 from integrated_care.errors import NotFound
 from integrated_care.persistence.uow import UnitOfWork
+from integrated_care.services.register_events import record_event
 from integrated_care.structure.membership import (
     Action,
     MembershipEvent,
@@ -83,6 +84,22 @@ def record(
     history = uow.structure.membership_events(system_code, body.code, org.code)
     check_next(history, event, org.name)
     uow.structure.add_membership_event(system_code, event, actor.name)
+    record_event(
+        uow,
+        system_code,
+        "membership_change",
+        {
+            "body": body.code,
+            "organisation": org.code,
+            "organisation_name": org.name,
+            "action": action.value,
+            "effective": effective.isoformat(),
+            "reason": event.reason,
+            "planned_end": planned_end.isoformat() if planned_end else None,
+            "conditions": list(event.conditions),
+        },
+        body=body.code,
+    )
     uow.audit.append(
         actor=actor.name,
         role=actor.role.value,
