@@ -227,8 +227,8 @@ def respond(
         return
     revised = f" (revision, version {response.version})" if response.version > 1 else ""
     console.print(
-        f"Recorded: {response.organisation_code} {response.stance.value}s on question "
-        f"{response.question} of {escape(code)}{revised}."
+        f"Recorded: {response.organisation_code} answered question {response.question} of "
+        f"{escape(code)}: {response.stance.value}{revised}."
     )
 
 

@@ -154,7 +154,7 @@ def show_body(
     if unmet:
         console.print(f"[bold red]Composition: {len(unmet)} rule(s) unmet[/]")
         for u in unmet:
-            console.print(f"  - {escape(u.message)} [{u.source}: {escape(u.citation)}]")
+            console.print(f"  - {escape(u.message)} " + escape(f"[{u.source}: {u.citation}]"))
     else:
         console.print("[green]Composition: every statutory, policy and local rule is met.[/]")
 
@@ -224,9 +224,10 @@ def appoint(
             approved_by,
             Period(parse_date(start, "--from"), optional_date(end, "--to")),
         )
-    except ValueError as exc:
+    except ValueError as exc:  # the model's messages name the seat already ("seat S1: ...")
+        problem = str(exc).removeprefix(f"seat {seat_id}: ").rstrip(".")
         raise InvalidInput(
-            f"Seat {seat_id}: {exc}.", input_name="seat", expected="a consistent seat"
+            f"Seat {seat_id}: {problem}.", input_name="seat", expected="a consistent seat"
         ) from None
     with writing(workspace) as (ws, uow):
         body_service.appoint_seat(uow, ws.system, seat, actor=LOCAL_OPERATOR, username=user)

@@ -125,6 +125,9 @@ class GovProposalRow(Base):
     topics: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10))  # draft | open | decided
     opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Pinned when the vote opens (see migration 0004).
+    rule_set_name: Mapped[str | None] = mapped_column(String(80))
+    rule_set_version: Mapped[int | None] = mapped_column(Integer)
 
 
 class GovAttendanceRow(Base):

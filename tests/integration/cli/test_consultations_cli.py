@@ -77,9 +77,13 @@ def test_respond_revise_and_report(consulting: Cli, tmp_path: Path) -> None:
                  "-q", "1", "--stance", "disagree", "--text", "On reflection, no.",
                  "--json")  # fmt: skip
     assert json.loads(revised.stdout)["version"] == 2
-    ok(consulting, "consultations", "respond", "place-plans", "--org", "E07000071",
-       "--external-name", "Colchester Borough Council", "--external-kind", "district council",
-       "--external-gss", "E07000071", "-q", "1", "--stance", "neutral")  # fmt: skip
+    neutral = ok(consulting, "consultations", "respond", "place-plans", "--org", "E07000071",
+                 "--external-name", "Colchester Borough Council",
+                 "--external-kind", "district council",
+                 "--external-gss", "E07000071", "-q", "1", "--stance", "neutral")  # fmt: skip
+    assert "Recorded: E07000071 answered question 1 of place-plans: neutral." in " ".join(
+        neutral.stdout.split()
+    )
     report = json.loads(ok(consulting, "consultations", "report", "place-plans", "--json").stdout)
     q1 = report["questions"][0]
     assert q1["counts"] == {"agree": 0, "disagree": 1, "neutral": 1}

@@ -7,11 +7,17 @@ revealed); see docs/register.md for the payload fields each type carries. Popolo
 ``motion_id``, ``start_date``, ``result``, ``counts`` [{option, value}], ``group_results``
 and ``votes`` [{voter_id, option, weight, ...}]. Fields starting ``register_`` are ours: the
 ``seq`` numbers of the entries each object was built from, so anyone can prove them.
+
+Counts are heads per vote option only (the tally's weights, ``present`` and ``eligible`` are
+not options). Dates are the day the payload names (a decision's ``decided_at``, a
+``meeting_at``), and the entry's ``at`` only when the payload names none: entries are
+appended when the service records them, which need not be the day of the meeting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from integrated_care.governance.register.entries import DECISION, PROPOSAL, VOTE, Entry
@@ -24,6 +30,25 @@ POPOLO_OPTION = {
     "recused": "not voting",
 }
 OPTION_ORDER = ("yes", "no", "abstain", "absent", "not voting")
+# Payload fields naming the day of the meeting or decision, most specific first.
+DATE_FIELDS = ("decided_at", "meeting_at")
+
+
+def _payload_day(payload: dict[str, Any]) -> str | None:
+    """The meeting or decision day (YYYY-MM-DD) the payload names, if it names one."""
+    for key in DATE_FIELDS:
+        value = payload.get(key)
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value[:10]).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def _day(entry: Entry | None, payload: dict[str, Any]) -> str | None:
+    """The day the payload names, else the day of the entry's ``at``."""
+    return _payload_day(payload) or (entry.at[:10] if entry is not None else None)
 
 
 def _payloads(entries: Iterable[Entry]) -> list[tuple[Entry, dict[str, Any]]]:
@@ -77,6 +102,8 @@ def popolo(entries: Iterable[Entry]) -> dict[str, Any]:
             fallback = _motion(proposal_id, entry, payload)
             for key in ("organization_id", "text", "classification", "date"):
                 motion[key] = motion[key] or fallback[key]
+            # The motion was put on the day it was decided, not the day its agenda appeared.
+            motion["date"] = _payload_day(payload) or motion["date"]
         motion["vote_events"] = [event["id"]]
         events.append(event)
     return {"motions": list(motions.values()), "vote_events": events}
@@ -103,7 +130,7 @@ def _motion(proposal_id: str, entry: Entry | None, payload: dict[str, Any]) -> d
         "organization_id": entry.body if entry is not None else None,
         "text": payload.get("title") or payload.get("text"),
         "classification": classification,
-        "date": entry.at[:10] if entry is not None else None,
+        "date": _day(entry, payload),
         "requirement": None,
         "result": None,
         "register_seq": [entry.seq] if entry is not None else [],
@@ -136,12 +163,21 @@ def _vote_event(
         result = "pass" if payload.get("carried") else "fail"
         tally = payload.get("tally") or {}
         if tally:
-            counted = {POPOLO_OPTION.get(k, k): int(v) for k, v in tally.items() if _is_int(v)}
+            counted = {  # heads per option only: not the weights, present or eligible
+                POPOLO_OPTION[k]: int(v)
+                for k, v in tally.items()
+                if k in POPOLO_OPTION and _is_int(v)
+            }
         group_results = [
             {"group": {"name": name}, "result": outcome}
             for name, outcome in sorted((payload.get("group_results") or {}).items())
         ]
-    dates = [e.at[:10] for e, _ in cast] or ([decision[0].at[:10]] if decision else [])
+    decided = _payload_day(decision[1]) if decision is not None else None
+    dates = (
+        [decided]
+        if decided
+        else [e.at[:10] for e, _ in cast] or ([decision[0].at[:10]] if decision else [])
+    )
     order = {option: n for n, option in enumerate(OPTION_ORDER)}
     return {
         "id": f"{proposal_id}/vote",

@@ -136,8 +136,18 @@ def create_body(uow: UnitOfWork, system_code: str, spec: BodySpec, *, actor: Act
             input_name="responsible_authorities",
             expected="the codes of the upper-tier councils in the ICB's area",
         )
+    kinds = {o.code: o.kind for o in uow.structure.organisations(system_code)}
     for authority in spec.responsible_authorities:
         _check_organisation(orgs, authority, "responsible_authorities")
+        # s.116ZA LGPIHA 2007: the responsible authorities are the councils with social care
+        # functions, i.e. upper-tier councils; a district council cannot be one.
+        if not kinds[authority].is_upper_tier_council:
+            raise InvalidInput(
+                f"{orgs[authority]} ({authority}) is a {kinds[authority].value}, not an "
+                "upper-tier council, so it cannot be a responsible local authority.",
+                input_name="responsible_authorities",
+                expected="county councils or unitary, metropolitan or London borough councils",
+            )
     # Refuse malformed local rules before anything is written; store their canonical form.
     local_rules = [local_rule_to_data(r) for r in parse_local_rules(list(spec.local_rules))]
     rule_name = rule_version = None

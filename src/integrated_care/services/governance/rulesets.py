@@ -224,8 +224,19 @@ def assign_rule_set(
     return stored
 
 
-def rule_set_for(uow: UnitOfWork, body: GovBodyRow) -> RuleSet:
-    """The rule set a body decides under, with the body's own recusal-quorum setting."""
+def rule_set_for(
+    uow: UnitOfWork, body: GovBodyRow, pinned: tuple[str, int] | None = None
+) -> RuleSet:
+    """The rule set a body decides under, with the body's own recusal-quorum setting.
+
+    ``pinned`` (name, version) is the rule set recorded when a vote opened; it wins over the
+    body's current assignment so that reassigning rules cannot change an open vote.
+    """
+    if pinned is not None:
+        rule_set = get_rule_set(uow, body.system_code, pinned[0], pinned[1]).rule_set
+        if body.recused_count_for_quorum is not None:
+            rule_set = replace(rule_set, recused_count_for_quorum=body.recused_count_for_quorum)
+        return rule_set
     if body.rule_set_name is None or body.rule_set_version is None:
         raise InvalidInput(
             f"The body {body.code} has no rule set, so nothing can be decided.",

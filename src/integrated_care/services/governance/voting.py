@@ -74,7 +74,10 @@ def open_vote(
             input_name="meeting",
             expected="'ics governance meetings publish' first",
         )
-    rule_set_for(uow, repo(uow).body_by_id(meeting.body_id))  # no rule set: refuse now
+    body = repo(uow).body_by_id(meeting.body_id)
+    rule_set_for(uow, body)  # no rule set: refuse now
+    proposal.rule_set_name = body.rule_set_name
+    proposal.rule_set_version = body.rule_set_version
     proposal.status = "open"
     proposal.opened_at = at or utc_now()
     uow.session.flush()
@@ -153,7 +156,8 @@ def cast_vote(
     recused = _recusals(uow, system_code, proposal, meeting, body_code, held)
     if seat_id in recused:
         raise Forbidden(
-            f"{row.holder} ({seat_id}) is recused from proposal {proposal.id}: {recused[seat_id]}.",
+            f"{row.holder} ({seat_id}) is recused from proposal {proposal.id}: "
+            f"{recused[seat_id].rstrip('.')}.",
             input_name="seat",
             expected="a member with no declared interest relevant to the item",
         )
@@ -238,7 +242,12 @@ def close_vote(
     if proposal.status == "decided":
         raise _closed(proposal, gov.decision(proposal.id))
     body = gov.body_by_id(meeting.body_id)
-    rule_set = rule_set_for(uow, body)
+    pinned = (
+        (proposal.rule_set_name, proposal.rule_set_version)
+        if proposal.rule_set_name is not None and proposal.rule_set_version is not None
+        else None
+    )
+    rule_set = rule_set_for(uow, body, pinned)
     recused = _recusals(uow, system_code, proposal, meeting, body_code, held)
     ballots = _ballots(uow, proposal, meeting, body_code, held, recused)
     names = {o.code: o.name for o in uow.structure.organisations(system_code)}

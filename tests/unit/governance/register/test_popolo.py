@@ -46,7 +46,7 @@ def register() -> MemoryRegister:
     log.append(vote(4, choice="recused"))
     log.append(Event("decision", DECISION, AT + timedelta(hours=1), "QT1-BOARD"))
     # A contract award decided in private, revealed later; and an unrelated declaration.
-    award = {**DECISION, "proposal_id": "P-2", "title": "Award", "decision_type": "contract_award"}
+    award = {**DECISION, "proposal_id": "P-2", "title": "Award", "decision_type": "contract award"}
     award |= {"carried": True, "tally": {"for": 4, "against": 1}, "group_results": {}}
     secret = log.append(Event("decision", award, AT, "QT1-BOARD", private=True))
     log.append(Event("declaration", {"member": "Member 2", "interest": "director"}, AT))
@@ -101,7 +101,7 @@ def test_a_private_decision_appears_once_revealed() -> None:
     assert (award["id"], award["result"], award["classification"][0]) == (
         "P-2",
         "pass",
-        "contract_award",
+        "contract award",
     )
     assert award["register_seq"] == [7]
     before = popolo(log.entries[:-1])
@@ -127,3 +127,50 @@ def test_csv_has_one_row_per_entry() -> None:
     private = rows[7]
     assert (private["private"], private["payload"]) == ("yes", "")
     assert private["leaf_hash"] == log.entries[7].leaf_hash.hex()
+
+
+def test_counts_are_vote_options_only_and_dates_come_from_the_decision() -> None:
+    """A decision as services/governance/voting.py writes it: the full tally, ``decided_at``.
+
+    Its entries are appended days after the meeting (the entry's ``at``); the Motion's ``date``
+    and the VoteEvent's ``start_date`` are the day of the decision the payload names.
+    """
+    tally = {
+        "for": 3,
+        "against": 1,
+        "abstain": 0,
+        "absent": 0,
+        "recused": 1,
+        "for_weight": 3,
+        "against_weight": 1,
+        "abstain_weight": 0,
+        "present": 4,
+        "eligible": 5,
+        "eligible_weight": 5,
+    }
+    decided = {**DECISION, "tally": tally, "decided_at": "2024-04-30T18:30:00+00:00"}
+    log = MemoryRegister(SYSTEM, Signer.generate(), checkpoint_every=0)
+    log.append(Event("proposal", POLICY, AT - timedelta(days=10), "QT1-BOARD"))
+    log.append(vote(0))
+    log.append(Event("decision", decided, AT, "QT1-BOARD"))
+    document = popolo(log.entries)
+    event = document["vote_events"][0]
+    assert event["counts"] == [
+        {"option": "yes", "value": 3},
+        {"option": "no", "value": 1},
+        {"option": "abstain", "value": 0},
+        {"option": "absent", "value": 0},
+        {"option": "not voting", "value": 1},
+    ]
+    assert event["start_date"] == "2024-04-30"
+    assert document["motions"][0]["date"] == "2024-04-30"
+
+
+def test_dates_fall_back_to_the_entry_when_the_payload_names_none() -> None:
+    log = MemoryRegister(SYSTEM, Signer.generate(), checkpoint_every=0)
+    log.append(Event("proposal", POLICY, AT - timedelta(days=10), "QT1-BOARD"))
+    log.append(vote(0))
+    log.append(Event("decision", DECISION, AT + timedelta(days=1), "QT1-BOARD"))
+    document = popolo(log.entries)
+    assert document["motions"][0]["date"] == "2024-04-21"
+    assert document["vote_events"][0]["start_date"] == "2024-05-01"

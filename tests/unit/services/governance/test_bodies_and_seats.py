@@ -66,6 +66,15 @@ def test_a_created_body_is_listed_with_its_settings(qt1: Workspace) -> None:
             "Unknown organisation 'E99999999'",
         ),
         (
+            # Rushcliffe is a district council: no social care, so not a responsible authority.
+            committee(
+                kind=BodyKind.INTEGRATED_CARE_PARTNERSHIP,
+                responsible_authorities=("E07000176",),
+            ),
+            InvalidInput,
+            "not an upper-tier council",
+        ),
+        (
             committee(local_rules=({"id": "x", "noun": "councillor", "minimum": 1},)),
             InvalidInput,
             r"local_rules\[0\]\.minimum",

@@ -390,3 +390,24 @@ def test_items_without_a_proposal_cannot_be_voted_on(
 ) -> None:
     with pytest.raises(error, match=match):
         read(board.ws, voting.proposal_for_item, board.meeting, item)
+
+
+def test_reassigning_the_rule_set_does_not_change_how_an_open_vote_is_decided(
+    board: Board,
+) -> None:
+    # A vote is decided under the rules in force when it opened; otherwise a secretary could
+    # swap the unanimity rule for a plain majority between the votes and the count.
+    from integrated_care.services.governance import rulesets
+
+    proposal = opened(board)
+    for seat, choice in board.scenario.items[0].votes.items():
+        run(board.ws, voting.cast_vote, proposal, seat, choice)
+    run(board.ws, rulesets.load_packaged, "standard_majority")
+    run(board.ws, rulesets.assign_rule_set, "icb-board", "Standard majority")
+    decision = run(board.ws, voting.close_vote, proposal)
+    assert (decision.rule_set, decision.rule_version, decision.rule_id) == (
+        "NHS Nottingham and Nottinghamshire ICB board",
+        1,
+        "unanimity-for-outsourcing",
+    )
+    assert decision.carried is False

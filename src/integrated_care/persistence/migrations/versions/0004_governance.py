@@ -130,6 +130,10 @@ def upgrade() -> None:
         sa.Column("topics", sa.JSON, nullable=False),
         sa.Column("status", sa.String(10), nullable=False),
         sa.Column("opened_at", UtcDateTime()),
+        # The rule set in force when the vote opened: reassigning the body's rule set
+        # later must not change how an open vote is decided.
+        sa.Column("rule_set_name", sa.String(80)),
+        sa.Column("rule_set_version", sa.Integer),
         sa.CheckConstraint(
             "status IN ('draft', 'open', 'decided')", name="ck_gov_proposals_status"
         ),
