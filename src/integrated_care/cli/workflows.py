@@ -3,6 +3,8 @@ HWB opinions, joint sign-offs, local sign-off gates and the ICB's approval."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -121,6 +123,22 @@ def _recorded(step: Step, plan: str, json_output: bool) -> None:
     )
 
 
+def _record_step(
+    workspace: Path | None,
+    plan: str,
+    json_output: bool,
+    record: Callable[..., Step],
+    **fields: Any,
+) -> None:
+    """Record one plan step in its own unit of work, signing the register, and report it."""
+    ws = open_workspace(workspace)
+    with ws.uow() as uow:
+        attach_signer(uow, signer_for(ws))
+        step = record(uow, ws.system, plan, actor=LOCAL_OPERATOR, **fields)
+        uow.commit()
+    _recorded(step, plan, json_output)
+
+
 @app.command()
 @handle_errors
 def create(
@@ -170,16 +188,10 @@ def opinion(
 ) -> None:
     """Record an HWB's statement of opinion on a joint forward plan (an opinion, not a
     sign-off; recording it again revises it)."""
-    day = optional_date(on, "--on")
-    ws = open_workspace(workspace)
-    with ws.uow() as uow:
-        attach_signer(uow, signer_for(ws))
-        step = service.record_opinion(
-            uow, ws.system, plan, hwb=hwb, statement=statement, on=day, decision_ref=decision,
-            actor=LOCAL_OPERATOR,
-        )  # fmt: skip
-        uow.commit()
-    _recorded(step, plan, json_output)
+    _record_step(
+        workspace, plan, json_output, service.record_opinion,
+        hwb=hwb, statement=statement, on=optional_date(on, "--on"), decision_ref=decision,
+    )  # fmt: skip
 
 
 @app.command()
@@ -194,16 +206,10 @@ def signoff(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record the ICB's or the HWB's sign-off of a Better Care Fund plan."""
-    day = optional_date(on, "--on")
-    ws = open_workspace(workspace)
-    with ws.uow() as uow:
-        attach_signer(uow, signer_for(ws))
-        step = service.record_signoff(
-            uow, ws.system, plan, party=party, statement=statement, on=day,
-            decision_ref=decision, actor=LOCAL_OPERATOR,
-        )  # fmt: skip
-        uow.commit()
-    _recorded(step, plan, json_output)
+    _record_step(
+        workspace, plan, json_output, service.record_signoff,
+        party=party, statement=statement, on=optional_date(on, "--on"), decision_ref=decision,
+    )  # fmt: skip
 
 
 @app.command()
@@ -218,16 +224,10 @@ def agree(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record a local agreement under a sign-off gate (not a statutory step)."""
-    day = optional_date(on, "--on")
-    ws = open_workspace(workspace)
-    with ws.uow() as uow:
-        attach_signer(uow, signer_for(ws))
-        step = service.record_local_agreement(
-            uow, ws.system, plan, party=party, statement=statement, on=day,
-            decision_ref=decision, actor=LOCAL_OPERATOR,
-        )  # fmt: skip
-        uow.commit()
-    _recorded(step, plan, json_output)
+    _record_step(
+        workspace, plan, json_output, service.record_local_agreement,
+        party=party, statement=statement, on=optional_date(on, "--on"), decision_ref=decision,
+    )  # fmt: skip
 
 
 @app.command()
@@ -241,16 +241,10 @@ def approve(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record the ICB's final approval; refused while anything it needs is missing."""
-    day = optional_date(on, "--on")
-    ws = open_workspace(workspace)
-    with ws.uow() as uow:
-        attach_signer(uow, signer_for(ws))
-        step = service.approve(
-            uow, ws.system, plan, statement=statement, on=day, decision_ref=decision,
-            actor=LOCAL_OPERATOR,
-        )  # fmt: skip
-        uow.commit()
-    _recorded(step, plan, json_output)
+    _record_step(
+        workspace, plan, json_output, service.approve,
+        statement=statement, on=optional_date(on, "--on"), decision_ref=decision,
+    )  # fmt: skip
 
 
 @app.command()

@@ -8,37 +8,27 @@ Uses the system Chromium; never ``playwright install``.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import pytest
+from tests.integration.browser.harness import BROWSER_MARKS, Watch, served, watched_page
 
 from integrated_care.access import LOCAL_OPERATOR
-from integrated_care.api.app import create_app
 from integrated_care.services.structure import init_system, load_model
 from integrated_care.structure.tree import NO_PCN_CODE, build_tree
 from integrated_care.workspace import Workspace
 
 if TYPE_CHECKING:
-    from playwright.sync_api import ConsoleMessage, Page, Request
+    from playwright.sync_api import Page
 
-CHROMIUM = Path("/usr/bin/chromium")
 ICB_NAME = "NHS Nottingham and Nottinghamshire Integrated Care Board"
 CITY = "E06000018"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} (Debian chromium) is missing"),
-]
+pytestmark = BROWSER_MARKS
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is missing")
-uvicorn = pytest.importorskip("uvicorn")
 
 
 @dataclass
@@ -46,14 +36,6 @@ class Site:
     url: str
     city_pcns: list[str]
     city_registered: int
-
-
-@dataclass
-class Watch:
-    """Everything the browser fetched or complained about while a test ran."""
-
-    hosts: set[str] = field(default_factory=set)
-    errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
@@ -69,63 +51,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         city = next(n for n in build_tree(load_model(uow, "QT1"), date.today()).children
                     if n.code == CITY)  # fmt: skip
 
-    # Bind first and hand the socket to uvicorn: no race for a "free" port number.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(workspace), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    try:
+    with served(workspace) as url:
         yield Site(
-            f"http://127.0.0.1:{port}",
+            url,
             [p.name for p in city.children if p.code != NO_PCN_CODE],
             city.registered,
         )
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-        workspace.engine.dispose()
 
 
 @pytest.fixture
 def browser_page(site: Site) -> Iterator[tuple[Page, Watch]]:
-    watch = Watch()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-
-        def on_request(request: Request) -> None:
-            watch.hosts.add(urlsplit(request.url).hostname or "")
-
-        def on_console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                watch.errors.append(message.text)
-
-        page.on("request", on_request)
-        page.on("console", on_console)
-        page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
-        try:
-            yield page, watch
-        finally:
-            browser.close()
-    assert watch.hosts <= {"127.0.0.1"}, f"requests left this machine: {watch.hosts}"
-    assert watch.errors == [], f"the browser logged errors: {watch.errors}"
+    with watched_page() as watched:
+        yield watched
 
 
 def test_overview_then_click_a_place_on_the_map(

@@ -9,45 +9,30 @@ Nothing the pages fetch may leave 127.0.0.1, and the browser must log no errors.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import pytest
+from tests.integration.browser.harness import BROWSER_MARKS, Watch, served, watched_page
 
-from integrated_care.api.app import create_app
 from integrated_care.demo.build import CREDENTIALS_FILE, build_demo
 from integrated_care.demo.governance import BOARD_MEMBER, OPEN_ITEM, SECRETARY
 
 if TYPE_CHECKING:
-    from playwright.sync_api import ConsoleMessage, Page, Request
+    from playwright.sync_api import Page
 
-CHROMIUM = Path("/usr/bin/chromium")
 OPEN_PROPOSAL = "Approve the system winter plan for urgent and emergency care"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} (Debian chromium) is missing"),
-]
+pytestmark = BROWSER_MARKS
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is missing")
-uvicorn = pytest.importorskip("uvicorn")
 
 
 @dataclass
 class Site:
     url: str
     passwords: dict[str, str]
-
-
-@dataclass
-class Watch:
-    hosts: set[str] = field(default_factory=set)
-    errors: list[str] = field(default_factory=list)
 
 
 def read_credentials(path: Path) -> dict[str, str]:
@@ -66,58 +51,14 @@ def read_credentials(path: Path) -> dict[str, str]:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     workspace = build_demo(tmp_path_factory.mktemp("governance-browser") / "demo")
     passwords = read_credentials(workspace.path / CREDENTIALS_FILE)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(workspace), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    try:
-        yield Site(f"http://127.0.0.1:{port}", passwords)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-        workspace.engine.dispose()
+    with served(workspace) as url:
+        yield Site(url, passwords)
 
 
 @pytest.fixture
 def browser_page(site: Site) -> Iterator[tuple[Page, Watch]]:
-    watch = Watch()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-
-        def on_request(request: Request) -> None:
-            watch.hosts.add(urlsplit(request.url).hostname or "")
-
-        def on_console(message: ConsoleMessage) -> None:
-            if message.type == "error":
-                watch.errors.append(message.text)
-
-        page.on("request", on_request)
-        page.on("console", on_console)
-        page.on("pageerror", lambda exc: watch.errors.append(str(exc)))
-        try:
-            yield page, watch
-        finally:
-            browser.close()
-    assert watch.hosts <= {"127.0.0.1"}, f"requests left this machine: {watch.hosts}"
-    assert watch.errors == [], f"the browser logged errors: {watch.errors}"
+    with watched_page() as watched:
+        yield watched
 
 
 def sign_in(page: Page, site: Site, username: str) -> None:

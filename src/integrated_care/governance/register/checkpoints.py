@@ -19,7 +19,7 @@ from datetime import datetime
 
 from integrated_care.governance.register.keys import Signer
 from integrated_care.governance.register.merkle import leaf_hash, verify_inclusion
-from integrated_care.governance.register.verify import b64decode_exact, key_id, open_note
+from integrated_care.governance.register.notes import b64decode_exact, key_id, open_note
 
 DEFAULT_ORIGIN = "integrated-care/{system}/register"
 

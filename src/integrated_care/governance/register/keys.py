@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from integrated_care.errors import InvalidInput, WorkspaceError
-from integrated_care.governance.register.verify import ED25519, key_id, parse_public_key
+from integrated_care.governance.register.notes import ED25519, key_id, parse_public_key
 
 KEY_FILE = "register-signing-key.pem"
 KEY_ENV = "ICS_REGISTER_KEY"
