@@ -24,7 +24,17 @@ from benchmarks.common import Config, Result, peak_rss_mb, say
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
-AREAS = ("reference", "init", "structure", "membership", "api", "governance_rules", "register")
+AREAS = (
+    "reference",
+    "init",
+    "structure",
+    "membership",
+    "api",
+    "governance_rules",
+    "register",
+    "finance_allocation",
+    "finance_ledger",
+)
 AREA_TIMEOUT_S = 900
 
 
@@ -58,6 +68,14 @@ def _area_runner(area: str) -> Callable[[Config], list[Result]]:
         from benchmarks import register
 
         return register.run
+    if area == "finance_allocation":
+        from benchmarks import finance_allocation
+
+        return finance_allocation.run
+    if area == "finance_ledger":
+        from benchmarks import finance_ledger
+
+        return finance_ledger.run
     raise ValueError(f"unknown area {area}")
 
 

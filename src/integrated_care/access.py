@@ -37,6 +37,10 @@ class Permission(StrEnum):
     MANAGE_GOVERNANCE = "manage governance bodies, meetings and decisions"
     CAST_VOTE = "cast a vote on their own seat"
     RECORD_DECLARATION = "declare their own interests"
+    # Finance: finance leads post journals, delegate budgets, run pools and record
+    # contributions; partners read the pools they belong to (the services filter by
+    # organisation).
+    POST_FINANCE = "post journals and manage budgets, pools and contributions"
 
 
 _ALL = frozenset(Permission)
@@ -56,7 +60,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECORD_DECLARATION,
         }
     ),
-    Role.FINANCE: frozenset({Permission.READ_PUBLIC, Permission.READ_RESTRICTED}),
+    Role.FINANCE: frozenset(
+        {Permission.READ_PUBLIC, Permission.READ_RESTRICTED, Permission.POST_FINANCE}
+    ),
     Role.ANALYST: frozenset(
         {Permission.READ_PUBLIC, Permission.READ_RESTRICTED, Permission.MANAGE_STRUCTURE}
     ),

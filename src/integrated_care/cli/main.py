@@ -18,6 +18,7 @@ from integrated_care import __version__
 from integrated_care.access import LOCAL_OPERATOR
 from integrated_care.cli import (
     consultations,
+    finance,
     governance,
     members,
     places,
@@ -56,6 +57,7 @@ governance.app.add_typer(consultations.app, name="consultations")
 governance.app.add_typer(workflows.app, name="plans")
 app.add_typer(governance.app, name="governance")
 app.add_typer(register.app, name="register")
+app.add_typer(finance.app, name="finance")
 orgs_app = typer.Typer(
     help="Partner organisations (trusts, VCSE, Healthwatch, ...).", no_args_is_help=True
 )

@@ -20,6 +20,7 @@ from typing import Any
 from rich.console import Console
 
 from integrated_care.access import LOCAL_OPERATOR
+from integrated_care.demo.finance import build_finance
 from integrated_care.demo.governance import (
     BOARD_MEMBER,
     SECRETARY,
@@ -211,6 +212,9 @@ def build_demo(path: Path, progress: Console | None = None) -> Workspace:
         with ws.uow() as uow:  # the ICB board, its latest meeting, a consultation
             passwords = {u: secrets.token_urlsafe(12) for u in (BOARD_MEMBER, SECRETARY)}
             board = build_governance(uow, ws, passwords)
+            uow.commit()
+        with ws.uow() as uow:  # the 2025/26 single pot, places' budgets, pools and partners
+            build_finance(uow, system)
             uow.commit()
     credentials = path / CREDENTIALS_FILE
     credentials.write_text(

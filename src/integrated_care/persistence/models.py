@@ -141,5 +141,8 @@ class AuditRow(Base):
 
 
 from integrated_care.persistence import consultation_models as consultation_models  # noqa: E402
+from integrated_care.persistence import delegation_models as delegation_models  # noqa: E402
 from integrated_care.persistence import governance_models as governance_models  # noqa: E402
+from integrated_care.persistence import ledger_models as ledger_models  # noqa: E402
+from integrated_care.persistence import partnership_models as partnership_models  # noqa: E402
 from integrated_care.persistence import register_models as register_models  # noqa: E402

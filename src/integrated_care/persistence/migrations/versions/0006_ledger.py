@@ -1,0 +1,20 @@
+"""The double-entry ledger: accounts, journals, legs, commitments, periods, idempotency keys.
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+from __future__ import annotations
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass  # filled in by the finance work
+
+
+def downgrade() -> None:
+    pass

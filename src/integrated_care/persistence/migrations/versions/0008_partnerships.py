@@ -1,0 +1,20 @@
+"""Section 75 pooled budgets, the Better Care Fund and partner contributions to running costs.
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+from __future__ import annotations
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass  # filled in by the finance work
+
+
+def downgrade() -> None:
+    pass

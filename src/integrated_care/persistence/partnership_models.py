@@ -1,0 +1,3 @@
+"""Section 75 pools, Better Care Fund and partner contribution tables (see migration 0008)."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Finance pages: allocations, the single pot and its flows, place budgets, pools."""
