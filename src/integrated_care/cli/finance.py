@@ -16,6 +16,7 @@ from integrated_care.cli import (
     finance_ledger,
     finance_partnerships,
     finance_pot,
+    finance_simulate,
 )
 
 app = typer.Typer(
@@ -24,3 +25,4 @@ app = typer.Typer(
 )
 for part in (finance_allocations, finance_ledger, finance_pot, finance_partnerships):
     part.register(app)
+finance_simulate.register(app)

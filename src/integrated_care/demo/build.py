@@ -28,8 +28,9 @@ from integrated_care.demo.governance import (
     credentials_text,
 )
 from integrated_care.persistence.uow import UnitOfWork
-from integrated_care.services import membership
+from integrated_care.services import governance_queries, membership
 from integrated_care.services import users as user_service
+from integrated_care.services.register_events import attach_signer, signer_for
 from integrated_care.services.structure import (
     SYSTEM_BODY,
     PlaceSpec,
@@ -214,7 +215,10 @@ def build_demo(path: Path, progress: Console | None = None) -> Workspace:
             board = build_governance(uow, ws, passwords)
             uow.commit()
         with ws.uow() as uow:  # the 2025/26 single pot, places' budgets, pools and partners
+            attach_signer(uow, signer_for(ws))
             build_finance(uow, system)
+            # BCF sign-offs go to the register: checkpoint them like the governance demo.
+            governance_queries.sign_tree_head(uow, system, signer_for(ws), actor=LOCAL_OPERATOR)
             uow.commit()
     credentials = path / CREDENTIALS_FILE
     credentials.write_text(

@@ -20,6 +20,10 @@ _GP_MAP = (
     "(via GitHub eamazon/datawarp-v2.1 @ 53e4988)"
 )
 _CENSUS = "ONS Census 2021 usual residents by LSOA (via GitHub cwthom/hack25usefuldata @ 7d686c7)"
+_ALLOCATIONS = (
+    "NHS England ICB allocations 2023/24 to 2024/25 workbook (third-party copy via GitHub "
+    "JuanBlanco9/German-Budget-Galaxy @ 54c0947), converted to a tidy layout"
+)
 _IMD = "MHCLG English indices of deprivation 2025 (via GitHub humaniverse/IMD @ 2f6c905)"
 
 
@@ -111,6 +115,25 @@ DATASETS: tuple[DatasetInfo, ...] = (
         "ONS Local Authority Districts (May 2024) Boundaries UK BUC via GitHub "
         "humaniverse/geographr @ 54554c6",
         296,
+    ),
+    DatasetInfo(
+        "practice_weighted_populations", "practice_weighted_populations.parquet",
+        "GP practice weighted populations by allocation component", NHSE,
+        "2023/24, 2024/25 (42 ICBs) and 2026/27 (36 ICBs)", OGL,
+        "NHS England allocation tools (Crown copyright, dual MIT) via GitHub "
+        "nhsx/AIF_Allocation_Tool @ 02c749a and "
+        "nhsengland/ICB_Place_Based_Tool_2627-2829 @ 64d27e4",
+        6553 + 6553 + 6281,
+    ),
+    DatasetInfo(
+        "icb_allocations_2023_24", "icb_allocations_2023_24.csv",
+        "ICB allocations 2023/24 by stream (core, PMC, other primary care, RCA)", NHSE,
+        "2023/24 (workbook v1.2)", OGL, _ALLOCATIONS, 168,
+    ),
+    DatasetInfo(
+        "icb_allocations_2024_25", "icb_allocations_2024_25.csv",
+        "ICB allocations 2024/25 by stream (core, PMC, other primary care, RCA)", NHSE,
+        "2024/25 (workbook v1.2)", OGL, _ALLOCATIONS, 168,
     ),
 )  # fmt: skip
 

@@ -302,6 +302,9 @@ class ReferenceData:
             if info.file.endswith(".parquet"):
                 sql = "SELECT count(*) FROM read_parquet(?)"
                 count = int(self._query(sql, [str(self._path(info.file))])[0][0])
+            elif info.file.endswith(".csv"):
+                sql = "SELECT count(*) FROM read_csv(?, all_varchar = true, header = true)"
+                count = int(self._query(sql, [str(self._path(info.file))])[0][0])
             else:
                 kind = next(k for k, v in _BOUNDARY_DATASETS.items() if v == info.name)
                 count = len(self.boundaries(cast(BoundaryKind, kind))["features"])
