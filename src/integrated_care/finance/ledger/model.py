@@ -112,7 +112,7 @@ class Balance:
     account: str
     type: AccountType
     posted: int  # pence, in the account's normal direction
-    pending: int  # pence reserved by pending commitments against (credit side) this account
+    pending: int  # pence reserved by pending commitments on the side they would reduce
     debits: int = 0  # sum of posted debit legs (>= 0)
     credits: int = 0  # sum of posted credit legs, as a positive number
 

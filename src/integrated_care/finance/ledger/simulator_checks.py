@@ -9,14 +9,15 @@ rows alone:
 * Σ debits = Σ credits over the whole ledger, and both equal the model's;
 * every new journal has >= 2 legs summing to zero, exactly the model's legs, and no leg
   belongs to anything but a new journal (nothing orphaned, nothing added to old journals);
-* each account the step touched: the sum of its legs equals the model's balance and the
-  ledger's own ``balance()``; its pending total (commitments without a resolution) equals
-  the model's; a guarded account's posted minus pending is never below zero;
+* each account the step touched: the sum of its legs equals the model's balance; its
+  pending total (commitments without a resolution) equals the model's; a guarded account's
+  posted minus pending is never below zero; every BALANCE_EVERY steps, the ledger's own
+  ``balance()`` for one of them agrees;
 * a refused operation wrote nothing; a rolled-back unit left nothing behind.
 
 Rows are append-only (database triggers), so rows below the watermark cannot change; the
-``full`` check, run every few hundred steps at a unit boundary and at the end, verifies
-that too by recomputing everything with GROUP BY over all rows.
+``full`` check, run every ``full_check_every`` steps at a unit boundary and at the end,
+verifies that too by recomputing everything with GROUP BY over all rows.
 """
 
 from __future__ import annotations

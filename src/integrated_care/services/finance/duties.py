@@ -54,7 +54,7 @@ def check_postings(uow: UnitOfWork, system_code: str, requests: Sequence[Journal
     # commit or rollback). SQLite already has one writer at a time.
     if uow.session.get_bind().dialect.name == "postgresql":
         uow.session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+            text("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || :key))"),
             {"key": f"ics-finance-duties:{system_code}"},
         )
     states = repo.account_states(system_code, funds)
